@@ -49,7 +49,7 @@ class Action(models.TextChoices):
 ACTIONS_BY_STATUS = {
     Status.DRAFT: (Action.PUBLISH, Action.DUPLICATE, Action.DELETE),
     Status.LIVE: (Action.DUPLICATE, Action.CLOSE, Action.ABORT),
-    Status.CLOSED: (Action.DUPLICATE, Action.ABORT, Action.CLOSE),
+    Status.CLOSED: (Action.DUPLICATE, Action.ABORT),
     Status.ABORTED: (Action.DUPLICATE, Action.DELETE),
     Status.FINISHED: (Action.DUPLICATE, Action.DELETE),
 }
