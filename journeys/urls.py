@@ -7,4 +7,11 @@ app_name = "journeys"
 urlpatterns = [
     path("", views.journey_list, name="list"),
     path("journeys/<int:pk>/", views.journey_detail, name="detail"),
+    *(
+        path(f"journeys/<int:pk>/{action}/", views.journey_transition, {"action": action},
+             name=action)
+        for action in views.TRANSITIONS
+    ),
+    path("journeys/<int:pk>/duplicate/", views.journey_duplicate, name="duplicate"),
+    path("journeys/<int:pk>/delete/", views.journey_delete, name="delete"),
 ]
