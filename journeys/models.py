@@ -647,6 +647,11 @@ class Node(models.Model):
     def type(self):
         return node_type(self.kind)
 
+    @property
+    def summary(self):
+        """How the node's card reads on the map."""
+        return self.type.summary(self)
+
 
 class JourneyActivity(models.Model):
     """History: who did what to a journey, and when. Kept after the journey is deleted."""

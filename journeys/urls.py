@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("journeys/<int:pk>/duplicate/", views.journey_duplicate, name="duplicate"),
     path("journeys/<int:pk>/delete/", views.journey_delete, name="delete"),
+    path("journeys/<int:pk>/nodes/<int:node_pk>/", views.journey_node, name="node"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from journeys.errors import JourneyError
 from journeys.forms import DuplicateForm
@@ -79,3 +80,14 @@ def journey_duplicate(request, pk):
 
 def journey_url(journey):
     return reverse("journeys:detail", args=[journey.pk])
+
+
+@vary_on_headers("HX-Request")
+def journey_node(request, pk, node_pk):
+    """A node's properties: what the editor's properties pane shows for the selected node."""
+    journey = get_journey_for(request, pk)
+    node = get_object_or_404(journey.nodes.select_related("path"), pk=node_pk)
+    template = "journeys/node_properties.html"
+    if request.htmx:
+        template += "#properties"
+    return render(request, template, {"journey": journey, "node": node})

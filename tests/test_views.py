@@ -101,3 +101,24 @@ def test_pages_validate_as_html(client, viewer, make_journey, nu_check, url_name
     make_journey(Status.LIVE)
     client.force_login(viewer)
     nu_check(client.get(reverse(url_name)).content.decode(), client.get(reverse("login")).content.decode())
+
+
+def test_node_properties_page_and_partial(client, viewer, make_journey, django_assert_num_queries):
+    journey = make_journey(Status.DRAFT)
+    node = journey.nodes.get()
+    client.force_login(viewer)
+    url = reverse("journeys:node", args=[journey.pk, node.pk])
+    # session, user, user permissions, group permissions, journey, node with its path.
+    with django_assert_num_queries(6):
+        page = client.get(url)
+    assert "<h2 id=\"properties-heading\">Account audience</h2>" in page.content.decode()
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section id="properties"')
+    assert "Test accounts" in partial
+
+
+def test_node_of_another_journey_is_404(client, viewer, make_journey):
+    first, second = make_journey(Status.DRAFT), make_journey(Status.DRAFT)
+    client.force_login(viewer)
+    url = reverse("journeys:node", args=[first.pk, second.nodes.get().pk])
+    assert client.get(url).status_code == 404
