@@ -66,3 +66,22 @@ def test_deploy_checks_pass_with_production_settings():
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("url", ["nonsense://somewhere/db", "postgres://u@h:notaport/db"])
+def test_a_bad_database_url_refuses_to_start(url):
+    result = run_check({"DEBUG": "true", "DATABASE_URL": url})
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a usable database URL" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; "
+         "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['PORT'])"],
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "true",
+             "DJANGO_SETTINGS_MODULE": "journeys_site.settings",
+             "DATABASE_URL": "postgres://journeys@db.internal:5433/journeys"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "5433"], result.stderr
