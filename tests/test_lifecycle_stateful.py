@@ -110,5 +110,5 @@ def test_random_action_sequences_keep_the_contract(admin_user):
     LifecycleMachine.user = admin_user
     run_state_machine_as_test(
         LifecycleMachine,
-        settings=settings(max_examples=300, stateful_step_count=30, deadline=None),
+        settings=settings(max_examples=150, stateful_step_count=30, deadline=None),
     )
