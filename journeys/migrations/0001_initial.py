@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='journey',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='journey_name_unique_ci'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='journey_name_unique_ci', violation_error_message='A journey with this name already exists.'),
         ),
         migrations.AddConstraint(
             model_name='journey',
