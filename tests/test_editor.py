@@ -225,8 +225,9 @@ def test_history_shows_who_when_and_what_changed(client, marketer, make_journey)
     assert "Edited by mia" in body
     assert "<li>Name: <del>Before</del> → <ins>After</ins></li>" in body
     assert "<li>Reentry enabled: <del>No</del> → <ins>Yes</ins></li>" in body
-    today = timezone.localtime().strftime("%Y-%m-%d")
-    assert f"End at: <del>—</del> → <ins>{today}" in body or "End at: <del>—</del>" in body
+    # make_journey set the end date: from nothing to a moment, shown to the minute.
+    end = timezone.localtime(journey.end_at).strftime("%Y-%m-%d %H:%M")
+    assert f"<li>End at: <del>—</del> → <ins>{end}</ins></li>" in body
 
 
 def test_history_of_a_publish_and_a_duplicate(client, marketer, publisher, make_journey):
