@@ -476,3 +476,36 @@ def test_editor_forms_are_post_only(client, admin_user, make_journey, name):
     journey = make_journey(Status.DRAFT)
     client.force_login(admin_user)
     assert client.get(url(name, journey)).status_code == 405
+
+
+ACTION_URLS = {
+    "publish": "journeys:publish", "duplicate": "journeys:duplicate", "close": "journeys:close",
+    "abort": "journeys:abort", "delete": "journeys:delete",
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), [(s, a) for s in CONTRACT for a in CONTRACT[s]]
+)
+def test_the_editors_versioned_post_in_every_status(client, admin_user, make_journey, status,
+                                                    action):
+    """The 25 cells of SPEC §2.1 as the editor's dialogs post them (with the version)."""
+    journey = make_journey(status)
+    expected = CONTRACT[status][action]
+    before = snapshot(journey)
+    client.force_login(admin_user)
+    response = client.post(url(ACTION_URLS[action], journey), {"version": journey.version})
+    if expected == REFUSED:
+        assert response.status_code == 409
+        assert " is not possible: the journey is " in response.content.decode()
+        assert snapshot(journey) == before
+    elif action == "delete":
+        assert response["Location"] == reverse("journeys:list")
+        assert not Journey.objects.filter(pk=journey.pk).exists()
+    elif action == "duplicate":
+        copy = Journey.objects.get(name=f"{journey.name}_copy")
+        assert response["Location"] == url("journeys:detail", copy)
+        assert Journey.objects.get(pk=journey.pk).status == status
+    else:
+        assert response["Location"] == url("journeys:detail", journey)
+        assert Journey.objects.get(pk=journey.pk).status == expected
