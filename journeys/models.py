@@ -765,9 +765,11 @@ class JourneyActivity(models.Model):
         """The details as (what, old, new) lines for the history, in words a user reads."""
         details = self.details or {}
         if self.verb == self.Verb.EDITED:
+            # In the form's order: PostgreSQL's jsonb does not keep the keys' order.
+            changes = sorted(details.get("changes", {}).items(), key=_field_position)
             return [
                 (_field_label(field), _readable(field, old), _readable(field, new))
-                for field, (old, new) in details.get("changes", {}).items()
+                for field, (old, new) in changes
             ]
         if self.verb == self.Verb.PUBLISHED:
             return [
@@ -779,6 +781,11 @@ class JourneyActivity(models.Model):
         if self.verb == self.Verb.CREATED and "source_name" in details:
             return [("Copy of", None, details["source_name"])]
         return []
+
+
+def _field_position(item):
+    names = [field.name for field in Journey._meta.concrete_fields]
+    return names.index(item[0]) if item[0] in names else len(names)
 
 
 def _field_label(field):
