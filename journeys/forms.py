@@ -20,7 +20,7 @@ class DuplicateForm(forms.Form):
     """What a copy is called and how much of the map it keeps (SPEC §2.1)."""
 
     name = forms.CharField(max_length=NAME_MAX_LENGTH, required=False, strip=True,
-                           help_text="Leave empty for the journey’s name followed by “_copy”.")
+                           help_text="Leave empty for the journey’s name and “_copy”.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     mode = forms.ChoiceField(
         label="Type", choices=DuplicationMode.choices, initial=DuplicationMode.PARTIAL,

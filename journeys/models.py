@@ -788,7 +788,22 @@ def _field_position(item):
     return names.index(item[0]) if item[0] in names else len(names)
 
 
+# The editor's words for the fields an edit can change, where the field name reads badly.
+HISTORY_LABELS = {
+    "start_mode": "Start",
+    "start_at": "Start date",
+    "end_at": "End date",
+    "reentry_enabled": "Re-entry",
+    "reentry_timing": "Re-entry timing",
+    "reentry_delay": "Re-entry delay",
+    "reentry_delay_unit": "Re-entry delay unit",
+    "reentry_limit": "Entry limit per account",
+}
+
+
 def _field_label(field):
+    if field in HISTORY_LABELS:
+        return HISTORY_LABELS[field]
     return str(Journey._meta.get_field(field).verbose_name).capitalize()
 
 

@@ -82,7 +82,9 @@ def journey_duplicate(request, pk):
             form.add_error("name" if error.status_code == 400 else None, error.message)
             return render_editor(request, journey, status=error.status_code,
                                  open_dialog="duplicate", forms={"duplicate": form})
-        messages.success(request, f"“{copy.name}” was created as a copy of “{journey.name}”.")
+        messages.success(
+            request, f"“{copy.name}” was created as a copy of “{journey.name}”."
+        )
         return redirect(journey_url(copy))
     return render_editor(request, journey, status=400, open_dialog="duplicate",
                          forms={"duplicate": form})

@@ -135,7 +135,9 @@ def test_editor_partials(
     journey = make_journey(Status.DRAFT)
     client.force_login(admin_user)
     with django_assert_num_queries(queries):
-        response = client.get(editor_url(journey), headers={"HX-Request": "true", "HX-Target": target})
+        response = client.get(
+            editor_url(journey), headers={"HX-Request": "true", "HX-Target": target}
+        )
     assert response.content.decode().lstrip().startswith(starts_with)
     assert "HX-Target" in response["Vary"]
 
@@ -180,7 +182,9 @@ def test_a_dialog_that_is_not_offered_is_a_400(
         (Status.LIVE, "settings", "Only the end date can change now."),
     ],
 )
-def test_each_dialog_opens_without_javascript(client, admin_user, make_journey, status, dialog, says):
+def test_each_dialog_opens_without_javascript(
+    client, admin_user, make_journey, status, dialog, says
+):
     journey = make_journey(status)
     client.force_login(admin_user)
     body = client.get(editor_url(journey), {"dialog": dialog}).content.decode()
@@ -224,10 +228,10 @@ def test_history_shows_who_when_and_what_changed(client, marketer, make_journey)
     ).content.decode()
     assert "Edited by mia" in body
     assert "<li>Name: <del>Before</del> → <ins>After</ins></li>" in body
-    assert "<li>Reentry enabled: <del>No</del> → <ins>Yes</ins></li>" in body
+    assert "<li>Re-entry: <del>No</del> → <ins>Yes</ins></li>" in body
     # make_journey set the end date: from nothing to a moment, shown to the minute.
     end = timezone.localtime(journey.end_at).strftime("%Y-%m-%d %H:%M")
-    assert f"<li>End at: <del>—</del> → <ins>{end}</ins></li>" in body
+    assert f"<li>End date: <del>—</del> → <ins>{end}</ins></li>" in body
 
 
 def test_history_of_a_publish_and_a_duplicate(client, marketer, publisher, make_journey):
@@ -280,7 +284,8 @@ def test_a_refused_action_shows_the_models_message(client, admin_user, make_jour
     before = snapshot(journey)
     response = client.post(editor_url(journey, "journeys:close"), stale)
     assert response.status_code == 409
-    assert "Close to new entries is not possible: the journey is Aborted." in response.content.decode()
+    body = response.content.decode()
+    assert "Close to new entries is not possible: the journey is Aborted." in body
     assert snapshot(journey) == before
 
 

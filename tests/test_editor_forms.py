@@ -47,14 +47,20 @@ def test_rename_form_comes_in_place(client, marketer, make_journey, django_asser
     assert 'data-hx-post="/journeys/' in body and "data-cancel" in body
 
 
-def test_rename_by_htmx_answers_with_the_header(client, marketer, make_journey):
+def test_rename_by_htmx_answers_with_the_header(
+    client, marketer, make_journey, django_assert_num_queries
+):
     journey = make_journey(Status.LIVE, name="Old name")
     client.force_login(marketer)
-    response = client.post(
-        url("journeys:rename", journey),
-        {"name": "  New name ", "description": "Now described", "version": journey.version},
-        headers=HTMX,
-    )
+    # session, user, user permissions, group permissions, the journey with its users,
+    # the name check, savepoint, UPDATE of the journey, INSERT of the history entry,
+    # release savepoint, the journey reloaded, the copy names for the Duplicate dialog.
+    with django_assert_num_queries(12):
+        response = client.post(
+            url("journeys:rename", journey),
+            {"name": "  New name ", "description": "Now described", "version": journey.version},
+            headers=HTMX,
+        )
     assert response.status_code == 200
     assert response["HX-Trigger"] == "journey-changed"
     body = response.content.decode()
@@ -192,7 +198,8 @@ def test_draft_schedule_exactly_three_years_is_accepted(client, marketer, make_j
          "The end date can be at most 3 years after the start."),
         ({"start_mode": "immediately", "end_at": ("3y", 0, 1)},
          "The end date can be at most 3 years after the start."),
-        ({"start_mode": "scheduled", "start_at": -1, "end_at": 30}, "The start date is in the past."),
+        ({"start_mode": "scheduled", "start_at": -1, "end_at": 30},
+         "The start date is in the past."),
         ({"start_mode": "scheduled", "start_at": 10, "end_at": 9},
          "The end date must be after the start."),
         ({"start_mode": "scheduled", "end_at": 30}, "Choose the date the journey starts on."),
@@ -277,7 +284,8 @@ REENTRY = {
 def test_reentry_is_saved_in_draft(client, marketer, make_journey):
     journey = make_journey(Status.DRAFT)
     client.force_login(marketer)
-    response = client.post(url("journeys:reentry", journey), {**REENTRY, "version": journey.version})
+    data = {**REENTRY, "version": journey.version}
+    response = client.post(url("journeys:reentry", journey), data)
     assert response.status_code == 302
     journey.refresh_from_db()
     assert (
@@ -318,9 +326,11 @@ def test_reentry_is_draft_only(client, admin_user, make_journey, status):
     journey = make_journey(status)
     before = snapshot(journey)
     client.force_login(admin_user)
-    response = client.post(url("journeys:reentry", journey), {**REENTRY, "version": journey.version})
+    data = {**REENTRY, "version": journey.version}
+    response = client.post(url("journeys:reentry", journey), data)
     assert response.status_code == 400
-    assert f"cannot change while the journey is {Status(status).label}." in response.content.decode()
+    body = response.content.decode()
+    assert f"cannot change while the journey is {Status(status).label}." in body
     assert snapshot(journey) == before
 
 
@@ -382,7 +392,10 @@ def test_publish_review_without_javascript_shows_the_confirmation_page(
     body = response.content.decode()
     assert body.startswith("<!doctype html>")
     assert "Immediately, when you publish" in body
-    assert '<dialog id="publish-dialog" class="editor-dialog" aria-labelledby="publish-dialog-heading" open>' in body
+    assert (
+        '<dialog id="publish-dialog" class="editor-dialog" '
+        'aria-labelledby="publish-dialog-heading" open>'
+    ) in body
 
 
 @pytest.mark.parametrize("status", list(Status))

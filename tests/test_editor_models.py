@@ -90,7 +90,9 @@ def test_history_lines(make_journey, marketer):
     edited = journey.activities.first()
     assert edited.verb == JourneyActivity.Verb.EDITED
     assert edited.what_changed() == [
-        ("Name", "A", "B"), ("Reentry delay unit", "Days", "Hours"), ("Reentry limit", "1", "3"),
+        ("Name", "A", "B"),
+        ("Re-entry delay unit", "Days", "Hours"),
+        ("Entry limit per account", "1", "3"),
     ]
     copy = journey.duplicate(marketer)
     assert copy.activities.get().what_changed() == [("Copy of", None, "B")]

@@ -104,7 +104,8 @@ def test_publish_review_refuses_an_end_date_too_far(editor, publisher, make_jour
     review = dialog(page, "Publish “Far away”")
     review.get_by_role("textbox", name="End date").fill("2036-01-01T10:00")
     review.get_by_role("button", name="Next").click()
-    expect(review.get_by_text("The end date can be at most 3 years after the start.")).to_be_visible()
+    too_far = "The end date can be at most 3 years after the start."
+    expect(review.get_by_text(too_far)).to_be_visible()
     expect(review.get_by_role("button", name="Next")).to_be_visible()
     assert Journey.objects.get(pk=journey.pk).status == Status.DRAFT
 
@@ -134,7 +135,8 @@ def test_duplicate(editor, marketer, make_journey):
     duplicate.get_by_role("button", name="Duplicate").click()
 
     expect(page.get_by_role("heading", level=1, name="Winter_copy")).to_be_visible()
-    expect(page.get_by_text("“Winter_copy” was created as a copy of “Winter”.")).to_be_visible()
+    copied = "“Winter_copy” was created as a copy of “Winter”."
+    expect(page.get_by_text(copied)).to_be_visible()
     expect(page.locator(".badge")).to_have_text("Draft")
     copy = Journey.objects.get(name="Winter_copy")
     assert page.url.endswith(f"/journeys/{copy.pk}/")
