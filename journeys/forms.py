@@ -95,7 +95,10 @@ class ScheduleForm(VersionedForm):
     start_mode = forms.TypedChoiceField(
         label="Start", choices=StartMode.choices, coerce=StartMode, widget=forms.RadioSelect
     )
-    start_at = forms.DateTimeField(label="Start date", required=False, widget=DATETIME_LOCAL)
+    start_at = forms.DateTimeField(
+        label="Start date", required=False, widget=DATETIME_LOCAL,
+        help_text="For a start on a specific date.",
+    )
     end_at = forms.DateTimeField(
         label="End date", widget=DATETIME_LOCAL,
         help_text=f"At most {MAX_SCHEDULE_YEARS} years after the start.",
