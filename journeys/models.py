@@ -7,6 +7,7 @@ compare-and-set so that two racing requests end with exactly one winner.
 """
 
 import datetime
+from copy import copy as shallow_copy
 from collections import defaultdict
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from journeys.errors import (
     GuardrailViolation,
+    JourneyError,
     PublishBlocked,
     StaleEdit,
     TransitionNotAllowed,
@@ -582,6 +584,77 @@ class Journey(models.Model):
             at=at or timezone.now(),
         )
 
+    # -- the editor: stale forms, the schedule and the publish review ------------------
+
+    def check_version(self, version):
+        """Refuse a form built from an older version than this instance holds (StaleEdit).
+
+        `None` means the request carries no version (a plain button elsewhere, the admin);
+        the status compare-and-set of each transition still guards those.
+        """
+        if version is not None and version != self.version:
+            self._refuse_stale_edit()
+
+    def act(self, by, action, *, version=None, **options):
+        """Run a lifecycle action asked for by a form built from `version`.
+
+        Rights and the status table are checked first, so a viewer hears 403 and a stale
+        page hears what the journey is now; then the version, then the action's method.
+        """
+        action = Action(action)
+        require(by, RIGHT_FOR_ACTION[action])
+        self._check_offered(action)
+        self.check_version(version)
+        method = {
+            Action.PUBLISH: self.publish,
+            Action.DUPLICATE: self.duplicate,
+            Action.CLOSE: self.close_to_new_entries,
+            Action.ABORT: self.abort,
+            Action.DELETE: self.delete_journey,
+        }[action]
+        return method(by, **options)
+
+    def schedule_problems(self, start_mode, start_at, end_at, now=None):
+        """What would be wrong with this schedule, judged exactly as publishing judges it."""
+        if start_mode == StartMode.SCHEDULED and start_at is None:
+            return [BlockerError("Choose the date the journey starts on.")]
+        proposal = shallow_copy(self)
+        proposal.start_mode, proposal.start_at, proposal.end_at = start_mode, start_at, end_at
+        return proposal.schedule_errors(now)
+
+    def change_schedule(self, by, *, version=None, **schedule):
+        """Save Journey settings: the whole schedule in Draft, only the end date later.
+
+        A Draft's schedule must already be publishable (an end date within 3 years of a
+        start that is not in the past); a running journey's end date is checked by `edit`.
+        """
+        if self.status == Status.DRAFT:
+            self.check_version(version)
+            if schedule.get("start_mode") == StartMode.IMMEDIATELY:
+                schedule["start_at"] = None
+            problems = self.schedule_problems(
+                schedule.get("start_mode", self.start_mode),
+                schedule.get("start_at", self.start_at),
+                schedule.get("end_at", self.end_at),
+            )
+            if problems:
+                raise GuardrailViolation(" ".join(problem.message for problem in problems))
+        self.edit(by, version=version, **schedule)
+
+    def publish_with_schedule(self, by, *, version=None, **schedule):
+        """The publish review: save the reviewed schedule and publish, both or neither."""
+        require(by, Right.PUBLISH)
+        self._check_offered(Action.PUBLISH)
+        self.check_version(version)
+        try:
+            with transaction.atomic():
+                self.change_schedule(by, version=version, **schedule)
+                self.publish(by)
+        except JourneyError:
+            # The schedule edit was rolled back; so is this instance.
+            self.refresh_from_db()
+            raise
+
 
 def _jsonable(value):
     if isinstance(value, (datetime.datetime, datetime.date)):
@@ -685,3 +758,65 @@ class JourneyActivity(models.Model):
     def __str__(self):
         who = self.actor.get_username() if self.actor else "system"
         return f"{self.get_verb_display()} {self.journey_name} by {who}"
+
+    # -- the editor's history ----------------------------------------------------------
+
+    def what_changed(self):
+        """The details as (what, old, new) lines for the history, in words a user reads."""
+        details = self.details or {}
+        if self.verb == self.Verb.EDITED:
+            # In the form's order: PostgreSQL's jsonb does not keep the keys' order.
+            changes = sorted(details.get("changes", {}).items(), key=_field_position)
+            return [
+                (_field_label(field), _readable(field, old), _readable(field, new))
+                for field, (old, new) in changes
+            ]
+        if self.verb == self.Verb.PUBLISHED:
+            return [
+                ("Start", None, _readable("start_at", details.get("start_at"))),
+                ("End", None, _readable("end_at", details.get("end_at"))),
+            ]
+        if self.verb == self.Verb.DUPLICATED:
+            return [("Copy", None, details.get("copy_name", ""))]
+        if self.verb == self.Verb.CREATED and "source_name" in details:
+            return [("Copy of", None, details["source_name"])]
+        return []
+
+
+def _field_position(item):
+    names = [field.name for field in Journey._meta.concrete_fields]
+    return names.index(item[0]) if item[0] in names else len(names)
+
+
+# The editor's words for the fields an edit can change, where the field name reads badly.
+HISTORY_LABELS = {
+    "start_mode": "Start",
+    "start_at": "Start date",
+    "end_at": "End date",
+    "reentry_enabled": "Re-entry",
+    "reentry_timing": "Re-entry timing",
+    "reentry_delay": "Re-entry delay",
+    "reentry_delay_unit": "Re-entry delay unit",
+    "reentry_limit": "Entry limit per account",
+}
+
+
+def _field_label(field):
+    if field in HISTORY_LABELS:
+        return HISTORY_LABELS[field]
+    return str(Journey._meta.get_field(field).verbose_name).capitalize()
+
+
+def _readable(field, value):
+    """A stored history value (JSON: ISO dates, choice keys) as the editor shows it."""
+    if value is None or value == "":
+        return "—"
+    model_field = Journey._meta.get_field(field)
+    if isinstance(model_field, models.DateTimeField):
+        moment = datetime.datetime.fromisoformat(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)

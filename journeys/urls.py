@@ -15,4 +15,10 @@ urlpatterns = [
     path("journeys/<int:pk>/duplicate/", views.journey_duplicate, name="duplicate"),
     path("journeys/<int:pk>/delete/", views.journey_delete, name="delete"),
     path("journeys/<int:pk>/nodes/<int:node_pk>/", views.journey_node, name="node"),
+    # The journey editor (issue 4).
+    path("journeys/<int:pk>/rename/", views.journey_rename, name="rename"),
+    path("journeys/<int:pk>/settings/", views.journey_settings, name="settings"),
+    path("journeys/<int:pk>/reentry/", views.journey_reentry, name="reentry"),
+    path("journeys/<int:pk>/publish/review/", views.journey_publish_review,
+         name="publish_review"),
 ]
