@@ -685,3 +685,19 @@ class JourneyActivity(models.Model):
     def __str__(self):
         who = self.actor.get_username() if self.actor else "system"
         return f"{self.get_verb_display()} {self.journey_name} by {who}"
+
+
+# -- the journey list ---------------------------------------------------------------
+
+
+class ListPreference(models.Model):
+    """What one user chose to see in the journey list, kept across logins and browsers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="journey_list_preference"
+    )
+    # Column names of journeys.tables.JourneyTable; names no longer in the table are ignored.
+    hidden_columns = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"Journey list preferences of {self.user}"
