@@ -6,6 +6,7 @@ page to page; empty dates and users sort last in both directions.
 
 import django_tables2 as tables
 from django.db.models import Case, F, Value, When
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -62,7 +63,7 @@ STATUS_RANK = Case(
 
 class JourneyTable(tables.Table):
     name = tables.Column(
-        linkify=("journeys:detail", {"pk": tables.A("pk")}), order_by=("name", "pk")
+        linkify=("journeys:detail", {"pk": tables.A("pk")})
     )
     status = tables.TemplateColumn(
         verbose_name="Status",
@@ -94,6 +95,12 @@ class JourneyTable(tables.Table):
         attrs = {"class": "data-table journey-table"}
         default = NO_VALUE
         empty_text = None
+
+    def order_name(self, queryset, is_descending):
+        # Case-insensitive, as people read names (and as the unique constraint compares them).
+        name = Lower("name").desc() if is_descending else Lower("name").asc()
+        pk = F("pk").desc() if is_descending else F("pk").asc()
+        return queryset.order_by(name, pk), True
 
     def order_status(self, queryset, is_descending):
         rank = STATUS_RANK.desc() if is_descending else STATUS_RANK.asc()

@@ -23,6 +23,32 @@
     if (button) button.closest("dialog").close();
   });
 
+  // The Columns button folds the column checklist into a menu.
+  function setUpColumnsMenu() {
+    const button = document.getElementById("columns-button");
+    const menu = document.getElementById("columns-menu");
+    if (!button || !menu) return;
+    function toggle(open) {
+      button.setAttribute("aria-expanded", String(open));
+      menu.hidden = !open;
+    }
+    menu.querySelector("button[type=submit]").hidden = true;  // changes apply at once
+    button.hidden = false;
+    toggle(false);
+    button.addEventListener("click", function () { toggle(menu.hidden); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !menu.hidden) { toggle(false); button.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (!menu.hidden && !menu.contains(event.target) && !button.contains(event.target)) toggle(false);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpColumnsMenu);
+  } else {
+    setUpColumnsMenu();
+  }
+
   // A form answered with 400 and its errors: show them in place of the form.
   document.addEventListener("htmx:beforeSwap", function (event) {
     const element = event.detail.requestConfig && event.detail.requestConfig.elt;
