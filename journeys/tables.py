@@ -7,8 +7,10 @@ page to page; empty dates and users sort last in both directions.
 import django_tables2 as tables
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from journeys.models import Journey, Status
@@ -32,11 +34,13 @@ class TimeColumn(tables.Column):
 
     def render(self, value):
         local = timezone.localtime(value)
+        # strftime rather than the date filter: a page shows 500 of these, and this is
+        # several times faster (the site's language is English).
         return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
+            '<time datetime="{}" title="{}">{} {}, {}</time>',
             local.isoformat(timespec="seconds"),
-            formats.date_format(local, "l, F j, Y, H:i:s T"),
-            formats.date_format(local, "M j, Y, H:i"),
+            f"{local:%A, %B} {local.day}, {local:%Y, %H:%M:%S %Z}",
+            f"{local:%b}", local.day, f"{local:%Y, %H:%M}",
         )
 
     def order(self, queryset, is_descending):
@@ -65,11 +69,8 @@ class JourneyTable(tables.Table):
     name = tables.Column(
         linkify=("journeys:detail", {"pk": tables.A("pk")})
     )
-    status = tables.TemplateColumn(
-        verbose_name="Status",
-        template_code='{% include "journeys/_status_badge.html" with journey=record %}'
-    )
-    description = tables.Column("Description", orderable=False, attrs={"td": {"class": "cell-description"}})
+    status = tables.Column("Status")
+    description = tables.Column("Description", orderable=False)
     created_by = UserColumn("Created by")
     created_at = TimeColumn("Created at")
     updated_at = TimeColumn("Last updated at")
@@ -78,9 +79,7 @@ class JourneyTable(tables.Table):
     published_by = UserColumn("Published by")
     start_at = TimeColumn("Start date")
     end_at = TimeColumn("End date")
-    actions = tables.Column(
-        "Actions", accessor="pk", orderable=False, attrs={"td": {"class": "cell-actions"}}
-    )
+    actions = tables.Column("Actions", accessor="pk", orderable=False)
 
     class Meta:
         model = Journey
@@ -107,12 +106,26 @@ class JourneyTable(tables.Table):
         pk = F("pk").desc() if is_descending else F("pk").asc()
         return queryset.order_by(rank, pk), True
 
+    # The cell templates render with a plain context, not a RequestContext: the context
+    # processors would otherwise run again for each of the hundreds of cells.
+    def render_description(self, value):
+        return format_html('<span class="cell-description">{}</span>', value)
+
+    def render_status(self, record):
+        return get_template("journeys/_status_badge.html").render({"journey": record})
+
     def render_actions(self, record):
-        return render_to_string(
-            "journeys/_row_actions.html",
-            {"journey": record, "actions": record.available_actions(self.request.user)},
-            request=self.request,
+        return get_template("journeys/_row_actions.html").render(
+            {
+                "journey": record,
+                "actions": record.available_actions(self.request.user),
+                "csrf_token": self.csrf_token,
+            }
         )
+
+    @cached_property
+    def csrf_token(self):
+        return get_token(self.request)
 
 
 # Name and the row actions always show; the rest can be hidden per user.

@@ -23,7 +23,7 @@ HEADERS = [
 
 def names(response):
     """The journey names in the table, in order."""
-    return re.findall(r'<td ><a href="/journeys/\d+/">([^<]*)</a></td>', response.content.decode())
+    return re.findall(r'<td><a href="/journeys/\d+/">([^<]*)</a></td>', response.content.decode())
 
 
 def headers(body):
@@ -60,7 +60,7 @@ def test_every_column_is_shown_with_its_values(as_viewer, make_journey, publishe
     assert f'<a href="{reverse("journeys:detail", args=[journey.pk])}">Spring launch</a>' in body
     assert '<span class="badge badge-live">Live</span>' in body
     assert "Warm up &lt;b&gt;accounts&lt;/b&gt;" in body  # user text is escaped
-    assert "<td >Mia Marketer</td>" in body and "<td >Pat Publisher</td>" in body
+    assert "<td>Mia Marketer</td>" in body and "<td>Pat Publisher</td>" in body
 
 
 def test_dates_are_readable_with_the_exact_time_on_hover_in_the_browsers_zone(
