@@ -506,3 +506,14 @@ def test_the_list_page_search_uses_the_trigram_indexes(marketer):
     query = {"q": "spring", "created_by": "mia"}
     plan = explain(JourneyFilter(query, queryset=Journey.objects.all()).qs)
     assert "journey_name_trgm" in plan and "journey_user_username_trgm" in plan, plan
+
+
+def test_saving_columns_queries(client, viewer, django_assert_num_queries):
+    ListPreference.objects.create(user=viewer, hidden_columns=["status"])
+    client.force_login(viewer)
+    # session, user, user permissions, group permissions; update_or_create: savepoint,
+    # the preference locked for update, its update, savepoint release.
+    with django_assert_num_queries(8):
+        response = client.post(COLUMNS, {"columns": ["status"]}, headers=HTMX)
+    assert response.status_code == 204
+    assert "status" not in ListPreference.objects.get(user=viewer).hidden_columns
