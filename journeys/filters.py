@@ -45,7 +45,3 @@ class JourneyFilter(django_filters.FilterSet):
         # A subquery on the users, not a join: the users' trigram indexes can answer it,
         # and the journeys are then found through their created_by foreign key.
         return queryset.filter(created_by__in=users_matching(value))
-
-    @property
-    def is_filtering(self):
-        return self.is_bound and any(self.form.cleaned_data.values())
