@@ -262,7 +262,7 @@ def test_htmx_gets_only_the_table(as_viewer, make_journey):
     assert "<h1>" not in body and names(response) == ["Only me"]
     assert "HX-Request" in response["Vary"]
     # The table reloads itself from the URL it shows when the columns change.
-    assert 'data-hx-get="/?q=only" data-hx-trigger="columns-changed from:body"' in body
+    assert 'data-hx-get="/?q=only" data-hx-trigger="columns-changed from:body, time-zone-changed from:body"' in body
 
 
 def test_a_history_restore_gets_the_whole_page(as_viewer, make_journey):

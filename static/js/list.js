@@ -3,9 +3,15 @@
   "use strict";
 
   // Dates are shown in the browser's time zone: the server reads it from this cookie.
+  // When it was missing or stale, the table reloads itself once with the right one.
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone) {
-    document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  // IANA names ("America/New_York", "Etc/GMT+5") are cookie-safe as they are.
+  const cookie = "tz=" + zone;
+  if (/^[\w\/+-]+$/.test(zone || "") && !document.cookie.split("; ").includes(cookie)) {
+    document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax";
+    document.addEventListener("DOMContentLoaded", function () {
+      if (window.htmx) htmx.trigger(document.body, "time-zone-changed");
+    });
   }
 
   // A button in a GET form opens the plain create page; with JavaScript, the dialog.

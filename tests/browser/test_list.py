@@ -190,6 +190,20 @@ def test_duplicate_from_a_row_opens_the_copy(page: Page, live_server, journeys):
     expect(page).to_have_url(f"{live_server.url}/journeys/{copy.pk}/")
 
 
+def test_dates_show_in_the_browsers_time_zone(live_server, journeys, browser):
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    try:
+        page = context.new_page()
+        log_in(page, live_server)
+        # The first visit tells the server the zone; the table then reloads in it.
+        expect(page.locator("time").first).to_have_attribute("datetime", re.compile(r"\+09:00$"))
+        expect(page.locator("time").first).to_have_attribute("title", re.compile(r" JST$"))
+        page.reload()
+        expect(page.locator("time").first).to_have_attribute("datetime", re.compile(r"\+09:00$"))
+    finally:
+        context.close()
+
+
 def test_the_list_passes_axe_and_the_nu_checker(page: Page, live_server, journeys, axe_check, nu_check):
     log_in(page, live_server, "ada")
     html = served_html(page, lambda: page.goto(f"{live_server.url}/?sort=name&per_page=25"))
