@@ -49,7 +49,11 @@ def journey_list(request):
         request.GET,
         queryset=Journey.objects.select_related("created_by", "updated_by", "published_by"),
     )
-    table = JourneyTable(filterset.qs, exclude=hidden, request=request)
+    # A role that may neither duplicate nor delete has no row actions to show.
+    row_actions = can(request.user, Right.DUPLICATE) or can(request.user, Right.DELETE)
+    table = JourneyTable(
+        filterset.qs, exclude=hidden if row_actions else [*hidden, "actions"], request=request
+    )
     # tables2 drops sort keys that are not orderable columns; none left means the default.
     table.order_by = request.GET.getlist(table.order_by_field)
     if not table.order_by:
