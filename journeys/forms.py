@@ -148,3 +148,44 @@ class ReentryForm(VersionedForm):
     def __init__(self, *args, journey, **kwargs):
         kwargs.setdefault("initial", {field: getattr(journey, field) for field in REENTRY_FIELDS})
         super().__init__(*args, journey=journey, **kwargs)
+
+# -- the journey list ---------------------------------------------------------------
+
+
+class CreateJourneyForm(forms.Form):
+    """SPEC §1: a new Draft journey. Whether the name is free is the model's rule."""
+
+    name = forms.CharField(max_length=NAME_MAX_LENGTH, strip=True)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, strip=True
+    )
+
+
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+
+
+class ListPageForm(forms.Form):
+    """Which page of the journey list, and how long; anything else falls back quietly."""
+
+    page = forms.IntegerField(min_value=1, required=False)
+    per_page = forms.TypedChoiceField(
+        label="Rows per page",
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_PAGE_SIZE,
+    )
+
+
+class ColumnsForm(forms.Form):
+    """The columns a user shows in the journey list (Name always shows)."""
+
+    columns = forms.MultipleChoiceField(
+        label="Show columns", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].choices = choices

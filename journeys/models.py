@@ -820,3 +820,19 @@ def _readable(field, value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)
+
+
+# -- the journey list ---------------------------------------------------------------
+
+
+class ListPreference(models.Model):
+    """What one user chose to see in the journey list, kept across logins and browsers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="journey_list_preference"
+    )
+    # Column names of journeys.tables.JourneyTable; names no longer in the table are ignored.
+    hidden_columns = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"Journey list preferences of {self.user}"

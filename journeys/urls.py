@@ -1,11 +1,11 @@
 from django.urls import path
 
-from journeys import views
+from journeys import views, views_list
 
 app_name = "journeys"
 
 urlpatterns = [
-    path("", views.journey_list, name="list"),
+    path("", views_list.journey_list, name="list"),
     path("journeys/<int:pk>/", views.journey_detail, name="detail"),
     *(
         path(f"journeys/<int:pk>/{action}/", views.journey_transition, {"action": action},
@@ -21,4 +21,7 @@ urlpatterns = [
     path("journeys/<int:pk>/reentry/", views.journey_reentry, name="reentry"),
     path("journeys/<int:pk>/publish/review/", views.journey_publish_review,
          name="publish_review"),
+    # The journey list (issue 3).
+    path("journeys/new/", views_list.journey_create, name="create"),
+    path("journeys/columns/", views_list.journey_list_columns, name="columns"),
 ]

@@ -23,12 +23,6 @@ def get_journey_for(request, pk, queryset=None):
     return get_object_or_404(queryset if queryset is not None else Journey.objects, pk=pk)
 
 
-def journey_list(request):
-    require(request.user, Right.VIEW)
-    journeys = Journey.objects.select_related("created_by", "updated_by")[:100]
-    return render(request, "journeys/journey_list.html", {"journeys": journeys})
-
-
 # Lifecycle actions without a form of their own: the model method is the whole rule.
 # The editor's buttons post the journey's version; the journey list's buttons post none.
 TRANSITIONS = {

@@ -47,15 +47,16 @@ def test_list_shows_journeys_with_constant_queries(
     for status in Status:
         make_journey(status)
     client.force_login(viewer)
-    # session, user, user permissions, group permissions, journeys joined to their users.
-    with django_assert_num_queries(5):
+    # session, user, user permissions, group permissions, the user's column preference,
+    # the count of journeys, the page of journeys joined to their users.
+    with django_assert_num_queries(7):
         response = client.get(reverse("journeys:list"))
     body = response.content.decode()
     assert "<h1>Account journeys</h1>" in body
     assert body.count('class="badge badge-') == 5
     for _ in range(10):
         make_journey(Status.LIVE)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         client.get(reverse("journeys:list"))
 
 
