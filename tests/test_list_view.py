@@ -468,7 +468,22 @@ def test_row_actions_follow_the_status_and_the_role(
     if "Delete" in buttons:
         assert f'<dialog id="delete-{journey.pk}"' in body
         assert f"Delete “{journey.name}”?" in body
-        assert body.count(f'action="{reverse("journeys:delete", args=[journey.pk])}"') == 2
+        # Only the dialog's form deletes; without JavaScript the row's button opens the
+        # editor's delete confirmation instead of deleting at once.
+        assert body.count(f'action="{reverse("journeys:delete", args=[journey.pk])}"') == 1
+        assert f'action="{reverse("journeys:detail", args=[journey.pk])}"' in body
+        assert '<input type="hidden" name="dialog" value="delete">' in body
+
+
+def test_delete_without_javascript_lands_on_the_confirmation(client, admin_user, make_journey):
+    journey = make_journey(Status.ABORTED)
+    client.force_login(admin_user)
+    response = client.get(reverse("journeys:detail", args=[journey.pk]), {"dialog": "delete"})
+    assert response.status_code == 200
+    assert Journey.objects.filter(pk=journey.pk).exists()
+    body = response.content.decode()
+    assert f'action="{reverse("journeys:delete", args=[journey.pk])}"' in body
+    assert '<dialog id="delete-dialog" class="editor-dialog" aria-labelledby="delete-dialog-heading" open>' in body
 
 
 # -- PostgreSQL ----------------------------------------------------------------------
