@@ -98,7 +98,11 @@ class NodeSettingsForm(forms.Form):
     newer map is refused (StaleEdit) instead of silently undoing someone's change.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1,
+        error_messages={key: "This form is out of date; reload the page."
+                        for key in ("required", "invalid", "min_value")},
+    )
 
     def __init__(self, node, *args, query=None, **kwargs):
         self.node = node

@@ -99,7 +99,7 @@ def journey_node(request, pk, node_pk):
     journey = get_journey_for(request, pk)
     node = get_object_or_404(journey.nodes.select_related("path"), pk=node_pk)
     node_type = node.type
-    frozen = journey.map_frozen_reason(request.user)
+    frozen = journey.map_frozen_reason(request.user) if node_type.settings_form else ""
     form = None
     status = 200
     if node_type.settings_form is not None and not frozen:
