@@ -126,12 +126,14 @@ def journey_node(request, pk, node_pk):
     context = {"journey": journey, "node": node, "form": form, "frozen": frozen,
                "saved": status == 200 and request.method == "POST"}
     template = "journeys/node_properties.html"
-    if request.htmx:
-        target = node_type.settings_partials.get(request.htmx.target)
-        template = f"{node_type.settings_template}#{target}" if target else (
-            f"{template}#properties"
-        )
-    else:
+    partial = node_type.settings_partials.get(request.htmx.target) if request.htmx else None
+    if request.htmx and request.htmx.target == "readiness":
+        template += "#readiness"
+    elif partial:
+        template = f"{node_type.settings_template}#{partial}"
+    elif request.htmx:
+        template += "#properties"
+    if not request.htmx or request.htmx.target == "readiness":
         context["blocker_errors"] = journey.blocker_errors()
         context["can_publish"] = Action.PUBLISH in journey.available_actions(request.user)
     response = render(request, template, context, status=status)

@@ -311,3 +311,23 @@ def test_pane_pages_validate_as_html(client, marketer, make_journey, sources, nu
         with_errors=client.post(node_url(draft), {"version": draft.version, "source": "list"}),
         live=client.get(node_url(live)),
     )
+
+
+def test_readiness_partial_follows_a_save(
+    client, publisher, make_journey, sources, django_assert_num_queries
+):
+    journey = make_journey(Status.DRAFT, ready=False)
+    journey.edit(publisher, end_at=journey.created_at.replace(year=journey.created_at.year + 1))
+    client.force_login(publisher)
+    url = node_url(journey)
+    headers = {"HX-Request": "true", "HX-Target": "readiness"}
+    # session, user, user permissions, group permissions, journey, node with its path,
+    # blocker errors: the nodes (nothing chosen to load).
+    with django_assert_num_queries(7):
+        body = client.get(url, headers=headers).content.decode()
+    assert body.lstrip().startswith('<section id="readiness"')
+    assert "Resolve errors before publishing" in body
+    client.post(url, {"version": journey.version, "source": "list",
+                      "source_id": sources["list"].pk}, headers={"HX-Request": "true"})
+    body = client.get(url, headers=headers).content.decode()
+    assert "No blocker errors." in body and " disabled" not in body
