@@ -225,7 +225,15 @@ class AudienceSource(models.Model):
 
     def delete_source(self):
         """Delete, unless a Live journey uses it (SPEC §3): refused with GuardrailViolation."""
+        from journeys.models import Journey
+
         with transaction.atomic():
+            # Lock the journeys that use this source: a concurrent publish (which locks
+            # its journey) either finishes first and is seen Live here, or waits and
+            # then finds the source gone (a blocker error).
+            list(Journey.objects.select_for_update().filter(
+                pk__in=self.nodes_using().values("journey_id")
+            ).values_list("pk", flat=True))
             refusal = self.delete_refusal()
             if refusal:
                 raise GuardrailViolation(refusal)
