@@ -11,6 +11,7 @@ from copy import copy as shallow_copy
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -23,8 +24,14 @@ from journeys.errors import (
     StaleEdit,
     TransitionNotAllowed,
 )
-from journeys.nodes import BlockerError, DuplicationMode, node_kind_choices, node_type
-from journeys.roles import Right, require
+from journeys.nodes import (
+    BlockerError,
+    DuplicationMode,
+    node_kind_choices,
+    node_type,
+    prepare_nodes,
+)
+from journeys.roles import Right, can, require
 
 MAX_SCHEDULE_YEARS = 3
 NAME_MAX_LENGTH = 200
@@ -536,6 +543,17 @@ class Journey(models.Model):
                 f"The end date can be at most {MAX_SCHEDULE_YEARS} years after the start."
             )
 
+    def map_frozen_reason(self, user):
+        """Why `user` cannot change this journey's map and node settings now, or ""."""
+        if not can(user, Right.EDIT):
+            return f"Your role does not allow you to {Right.EDIT.label}."
+        if self.status != Status.DRAFT:
+            return (
+                "The map and node settings can change only while the journey is a Draft; "
+                f"this one is {Status(self.status).label}."
+            )
+        return ""
+
     # -- validation -------------------------------------------------------------------
 
     def effective_start(self, now=None):
@@ -567,7 +585,10 @@ class Journey(models.Model):
     def blocker_errors(self, now=None):
         """Every problem that stops publishing, one message each, naming the node."""
         errors = []
-        for node in self.nodes.select_related("path").order_by("path__order", "position"):
+        nodes = prepare_nodes(
+            list(self.nodes.select_related("path").order_by("path__order", "position"))
+        )
+        for node in nodes:
             errors.extend(node.type.blocker_errors(node))
         errors.extend(self.schedule_errors(now))
         return errors
@@ -724,6 +745,46 @@ class Node(models.Model):
     def summary(self):
         """How the node's card reads on the map."""
         return self.type.summary(self)
+
+    def update_settings(self, by, settings, version=None):
+        """Replace the node's settings: Draft only, validated by its node type.
+
+        Bumps the journey's version (compare-and-set on the `version` the caller's form
+        was built from, default the loaded one) and records who changed what.
+        """
+        journey = self.journey
+        require(by, Right.EDIT)
+        frozen = journey.map_frozen_reason(by)
+        if frozen:
+            raise GuardrailViolation(frozen)
+        try:
+            settings = self.type.validate_settings(settings)
+        except ValidationError as error:
+            raise GuardrailViolation(" ".join(error.messages)) from None
+        old = self.settings
+        if old == settings:
+            return
+        expected = journey.version if version is None else version
+        now = timezone.now()
+        with transaction.atomic():
+            updated = Journey.objects.filter(
+                pk=journey.pk, status=Status.DRAFT, version=expected
+            ).update(updated_at=now, updated_by=by, version=F("version") + 1)
+            if not updated:
+                current = Journey.objects.filter(pk=journey.pk).first()
+                if current is not None and current.status != Status.DRAFT:
+                    raise GuardrailViolation(current.map_frozen_reason(by))
+                journey._refuse_stale_edit()
+            Node.objects.filter(pk=self.pk).update(settings=settings)
+            journey.record(
+                by,
+                JourneyActivity.Verb.EDITED,
+                {"node": self.pk, "kind": self.kind, "settings": [old, settings]},
+                at=now,
+            )
+        self.settings = settings
+        self.__dict__.pop("_prepared", None)
+        journey.refresh_from_db()
 
 
 class JourneyActivity(models.Model):

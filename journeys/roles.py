@@ -39,12 +39,22 @@ _WRITE = ["add_journey", "change_journey", "add_node", "change_node", "delete_no
           "add_path", "change_path", "delete_path"]
 _RUN = ["publish_journey", "close_journey", "abort_journey"]
 
+# Audience data (journeys.audiences): every role reads it, so that marketers can pick an
+# account list or audience for a journey; admins manage it in the Django admin.
+# Codenames of other apps than "journeys" carry their app label.
+_AUDIENCE_MODELS = ["account", "person", "solutioninterest", "buyinggroup",
+                    "buyinggroupmember", "accountlist", "accountaudience"]
+_AUDIENCE_READ = [f"audiences.view_{model}" for model in _AUDIENCE_MODELS]
+_AUDIENCE_MANAGE = [f"audiences.{verb}_{model}" for verb in ("add", "change", "delete")
+                    for model in _AUDIENCE_MODELS]
+
 GROUP_PERMISSIONS = {
-    VIEWER: _READ,
-    MARKETER: _READ + _WRITE,
-    PUBLISHER: _READ + _WRITE + _RUN,
-    ADMIN: _READ + _WRITE + _RUN + ["delete_journey"],
+    VIEWER: _READ + _AUDIENCE_READ,
+    MARKETER: _READ + _WRITE + _AUDIENCE_READ,
+    PUBLISHER: _READ + _WRITE + _RUN + _AUDIENCE_READ,
+    ADMIN: _READ + _WRITE + _RUN + ["delete_journey"] + _AUDIENCE_READ + _AUDIENCE_MANAGE,
 }
+PERMISSION_APPS = ("journeys", "audiences")
 
 
 def can(user, right):
@@ -66,18 +76,29 @@ def ensure_groups(apps=None):
     without, after a transactional test's flush has emptied the tables.
     """
     from django.contrib.auth.management import create_permissions
+    from django.db.models import Q
 
     if apps is None:
         from django.apps import apps
-    # Permissions are normally made after migrating (post_migrate); make them now.
-    app_config = apps.get_app_config("journeys")
-    app_config.models_module = getattr(app_config, "models_module", None) or True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    present = []
+    for label in PERMISSION_APPS:
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:
+            # An early migration's historical state, before the app existed; the app's
+            # own data migration completes the groups later.
+            continue
+        present.append(label)
+        # Permissions are normally made after migrating (post_migrate); make them now.
+        app_config.models_module = getattr(app_config, "models_module", None) or True
+        create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(
-            content_type__app_label="journeys", codename__in=codenames
-        )
-        group.permissions.set(permissions)
+        wanted = Q(pk__in=[])
+        for permission in codenames:
+            app_label, _, codename = permission.rpartition(".")
+            if (app_label or "journeys") in present:
+                wanted |= Q(content_type__app_label=app_label or "journeys", codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

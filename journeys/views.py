@@ -1,10 +1,12 @@
+import json
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from journeys.errors import JourneyError
+from journeys.errors import GuardrailViolation, JourneyError
 from journeys.forms import (
     ActionForm,
     DuplicateDialogForm,
@@ -14,6 +16,7 @@ from journeys.forms import (
     ScheduleForm,
 )
 from journeys.models import RIGHT_FOR_ACTION, Action, Journey, Status
+from journeys.nodes import prepare_nodes
 from journeys.roles import Right, can, require
 
 
@@ -88,15 +91,58 @@ def journey_url(journey):
     return reverse("journeys:detail", args=[journey.pk])
 
 
+# -- node settings: the editor's properties pane ------------------------------------
+
+
 @vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
 def journey_node(request, pk, node_pk):
-    """A node's properties: what the editor's properties pane shows for the selected node."""
+    """A node's properties: its card summary and its type's settings form.
+
+    GET shows the form (an htmx request gets the `properties` partial, or the partial
+    its HX-Target names, e.g. the audience picker's results); POST saves through
+    Node.update_settings and answers with the partial, or redirects without htmx.
+    """
     journey = get_journey_for(request, pk)
     node = get_object_or_404(journey.nodes.select_related("path"), pk=node_pk)
+    node_type = node.type
+    frozen = journey.map_frozen_reason(request.user) if node_type.settings_form else ""
+    form = None
+    status = 200
+    if node_type.settings_form is not None and not frozen:
+        data = request.POST if request.method == "POST" else None
+        form = node_type.settings_form(node, data, query=request.GET)
+    if request.method == "POST":
+        if form is None:
+            raise GuardrailViolation(frozen or f"{node_type.label} nodes have no settings.")
+        status = 400
+        if form.is_valid():
+            try:
+                node.update_settings(
+                    request.user, form.settings(), version=form.cleaned_data["version"]
+                )
+            except JourneyError as error:
+                form.add_error(None, error.message)
+                status = error.status_code
+            else:
+                if not request.htmx:
+                    messages.success(request, f"{node_type.label} saved.")
+                    return redirect(request.path)
+                form = node_type.settings_form(node, query=request.GET)
+                status = 200
+    context = {"journey": journey, "node": node, "form": form, "frozen": frozen,
+               "saved": status == 200 and request.method == "POST"}
     template = "journeys/node_properties.html"
-    if request.htmx:
+    partial = node_type.settings_partials.get(request.htmx.target) if request.htmx else None
+    if partial:
+        template = f"{node_type.settings_template}#{partial}"
+    elif request.htmx:
         template += "#properties"
-    return render(request, template, {"journey": journey, "node": node})
+    response = render(request, template, context, status=status)
+    if request.method == "POST" and status == 200:
+        # The editor refreshes the node's card and the journey's errors on this event.
+        response["HX-Trigger"] = json.dumps({"nodeSettingsSaved": {"node": node.pk}})
+    return response
 
 
 # == The journey editor (issue 4) =========================================================
@@ -106,7 +152,7 @@ def journey_node(request, pk, node_pk):
 
 EDITOR = "journeys/journey_detail.html"
 # The partials a GET of the editor answers with, by the id of the htmx target.
-EDITOR_PARTIALS = {"journey-header": "header", "journey-history": "history"}
+EDITOR_PARTIALS = {"journey-header": "header", "journey-map": "map", "journey-history": "history"}
 HISTORY_LENGTH = 50
 
 
@@ -144,7 +190,7 @@ def editor_forms(journey, user):
 def editor_context(request, journey, *, partial=None, open_dialog=None, forms=None,
                    publish_step="schedule", rename_form=None):
     context = {"journey": journey, "open_dialog": open_dialog, "publish_step": publish_step}
-    if partial != "history":
+    if partial not in ("history", "map"):
         blockers = journey.blocker_errors() if journey.status == Status.DRAFT else []
         dialogs = editor_forms(journey, request.user)
         if blockers:
@@ -159,10 +205,10 @@ def editor_context(request, journey, *, partial=None, open_dialog=None, forms=No
         )
     if partial in (None, "history"):
         context["activities"] = journey.activities.select_related("actor")[:HISTORY_LENGTH]
-    if partial is None:
-        context["nodes"] = journey.nodes.select_related("path").order_by(
+    if partial in (None, "map"):
+        context["nodes"] = prepare_nodes(list(journey.nodes.select_related("path").order_by(
             "path__split_id", "path__order", "path_id", "position"
-        )
+        )))
     return context
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "journeys",
+    "journeys.audiences",
 ]
 
 MIDDLEWARE = [

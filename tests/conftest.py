@@ -47,8 +47,12 @@ def admin_user(make_user):
 
 
 def choose_audience(journey):
+    """Point the journey's Account audience node at a real account list, "Test accounts"."""
+    from journeys.audiences.models import AccountList
+
+    test_accounts, _ = AccountList.objects.get_or_create(name="Test accounts")
     audience = journey.nodes.get(kind="audience")
-    audience.settings = {"source": "list", "source_id": 1, "source_name": "Test accounts"}
+    audience.settings = {"source": "list", "source_id": test_accounts.pk}
     audience.save(update_fields=["settings"])
 
 

@@ -81,8 +81,9 @@ def test_editor_page_layout_and_queries(client, viewer, make_journey, django_ass
     journey = make_journey(Status.LIVE, name="Spring launch")
     client.force_login(viewer)
     # session, user, user permissions, group permissions, the journey with its users,
-    # its nodes with their paths (the map), its activities with their actors (history).
-    with django_assert_num_queries(7):
+    # its nodes with their paths (the map), the chosen account list with its count (the
+    # audience card), its activities with their actors (history).
+    with django_assert_num_queries(8):
         response = client.get(editor_url(journey))
     body = response.content.decode()
     assert "<h1>Spring launch</h1>" in body
@@ -122,9 +123,9 @@ def test_draft_editor_queries_do_not_grow_with_the_map(
 @pytest.mark.parametrize(
     ("target", "queries", "starts_with"),
     [
-        # session, user, user permissions, group permissions, journey, blocker nodes,
-        # copy names for the Duplicate dialog.
-        ("journey-header", 7, '<header id="journey-header"'),
+        # session, user, user permissions, group permissions, journey, blocker nodes, the
+        # chosen account list (the audience node's rule), copy names for Duplicate.
+        ("journey-header", 8, '<header id="journey-header"'),
         # session, user, user permissions, group permissions, journey, activities.
         ("journey-history", 6, '<section id="journey-history"'),
     ],

@@ -344,8 +344,9 @@ def test_publish_review_then_publish(client, publisher, make_journey, django_ass
             "version": journey.version}
     client.force_login(publisher)
     # session, user, user permissions, group permissions, the journey with its users,
-    # the nodes for the blocker errors, the copy names for the Duplicate dialog.
-    with django_assert_num_queries(7):
+    # the nodes for the blocker errors, the chosen account list (the audience node's
+    # rule), the copy names for the Duplicate dialog.
+    with django_assert_num_queries(8):
         review = client.post(url("journeys:publish_review", journey), data, headers=HTMX)
     body = review.content.decode()
     assert review.status_code == 200
@@ -435,8 +436,8 @@ def test_a_blocked_publish_saves_nothing_not_even_the_schedule(client, publisher
 @pytest.mark.parametrize(
     ("mode", "audience_settings", "wait_settings"),
     [
-        ("partial", {"source": "list", "source_id": 1, "source_name": "Test accounts"},
-         {"duration": 2, "unit": "hours"}),
+        # None: the same audience as the source journey's.
+        ("partial", None, {"duration": 2, "unit": "hours"}),
         ("structure", {}, {"duration": 5, "unit": "days"}),
     ],
 )
@@ -452,6 +453,9 @@ def test_duplicate_types(client, marketer, make_journey, mode, audience_settings
     assert response["Location"] == url("journeys:detail", copy)
     assert (copy.status, copy.description, copy.created_by) == (Status.DRAFT, "Copied", marketer)
     settings = dict(copy.nodes.values_list("kind", "settings"))
+    if audience_settings is None:
+        audience_settings = journey.nodes.get(kind="audience").settings
+        assert audience_settings["source_id"]
     assert settings == {"audience": audience_settings, "wait": wait_settings}
 
 

@@ -98,8 +98,9 @@ def test_node_properties_page_and_partial(client, viewer, make_journey, django_a
     node = journey.nodes.get()
     client.force_login(viewer)
     url = reverse("journeys:node", args=[journey.pk, node.pk])
-    # session, user, user permissions, group permissions, journey, node with its path.
-    with django_assert_num_queries(6):
+    # session, user, user permissions, group permissions, journey, node with its path,
+    # the chosen list for the card.
+    with django_assert_num_queries(7):
         page = client.get(url)
     assert "<h2 id=\"properties-heading\">Account audience</h2>" in page.content.decode()
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
