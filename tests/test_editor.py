@@ -125,9 +125,13 @@ def test_draft_editor_queries_do_not_grow_with_the_map(
     [
         # session, user, user permissions, group permissions, journey, blocker nodes, the
         # chosen account list (the audience node's rule), copy names for Duplicate.
-        ("journey-header", 8, '<header id="journey-header"'),
+        # The title first: htmx makes it the document's title (after a rename).
+        ("journey-header", 8, '<title>Journey 1 · Journeys</title>\n<header id="journey-header"'),
         # session, user, user permissions, group permissions, journey, activities.
         ("journey-history", 6, '<section id="journey-history"'),
+        # session, user, user permissions, group permissions, journey, nodes with their
+        # paths, the chosen account list with its count (the audience card).
+        ("journey-map", 7, '<section id="journey-map"'),
     ],
 )
 def test_editor_partials(

@@ -60,6 +60,7 @@ def test_rename_in_place(editor, marketer, make_journey, axe_check):
     expect(page.get_by_role("heading", level=1, name="Summer outreach")).to_be_visible()
     expect(page.get_by_role("paragraph").filter(has_text="For the summer fairs")).to_be_visible()
     expect(page.get_by_role("link", name="Edit name")).to_be_focused()
+    expect(page).to_have_title("Summer outreach · Journeys")
     # The history refreshed itself.
     history = page.get_by_role("region", name="History")
     expect(history.get_by_text("Name: Spring outreach → Summer outreach")).to_be_visible()
@@ -81,7 +82,11 @@ def test_publish_flow(editor, publisher, make_journey, axe_check):
     page.get_by_role("button", name="Publish").click()
     review = dialog(page, "Publish “Launch”")
     expect(review).to_be_visible()
+    # The start date shows only for a start on a specific date.
+    review.get_by_role("radio", name="On a specific date").check()
+    expect(review.get_by_role("textbox", name="Start date")).to_be_visible()
     review.get_by_role("radio", name="Immediately").check()
+    expect(review.get_by_role("textbox", name="Start date")).to_be_hidden()
     review.get_by_role("textbox", name="End date").fill(in_a_month())
     axe_check(page)
     review.get_by_role("button", name="Next").click()
