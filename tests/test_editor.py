@@ -323,3 +323,16 @@ def test_duplicate_errors_reopen_the_dialog(client, marketer, make_journey):
     assert re.search(r'<dialog id="duplicate-dialog"[^>]* open>', body)
     assert "A journey named “taken” already exists." in body
     assert Journey.objects.filter(name__iexact="taken").count() == 1
+
+
+@pytest.mark.parametrize(("role", "offered"), [("marketer", True), ("viewer", False)])
+def test_schedule_errors_link_to_journey_settings_for_editors(
+    request, client, make_journey, role, offered
+):
+    journey = make_journey(Status.DRAFT, ready=False)
+    client.force_login(request.getfixturevalue(role))
+    body = client.get(editor_url(journey)).content.decode()
+    assert "Set an end date for the journey." in body
+    link = ('<a href="?dialog=settings" data-opens-dialog="settings-dialog">Open journey settings'
+            '<span class="visually-hidden">: Set an end date for the journey.</span></a>')
+    assert (link in body) is offered

@@ -123,6 +123,11 @@ def test_publish_is_disabled_while_errors_exist(editor, publisher, make_journey,
     expect(publish).to_have_accessible_description("Resolve errors before publishing")
     errors = page.get_by_role("region", name=re.compile("errors to resolve before publishing"))
     expect(errors.get_by_text("Set an end date for the journey.")).to_be_visible()
+    errors.get_by_role("link", name=re.compile("Open journey settings")).click()
+    settings = dialog(page, "Journey settings")
+    expect(settings.get_by_role("textbox", name="End date")).to_be_visible()
+    settings.get_by_role("button", name="Cancel").click()
+    expect(settings).to_be_hidden()
     errors.get_by_role("link", name=re.compile("Select the node")).click()
     expect(page.get_by_role("complementary", name="Properties").get_by_role(
         "heading", name="Account audience")).to_be_visible()
