@@ -358,6 +358,32 @@ def test_an_empty_new_audience_asks_for_a_condition(admin_client):
     assert not AccountAudience.objects.exists()
 
 
+def test_a_mistake_elsewhere_in_the_form_keeps_the_rows_as_typed(admin_client, audience):
+    AccountAudience.objects.create(name="Taken", conditions=STORED)
+    data = form_data(admin_client.get(change_url(audience)))
+    data.update({"name": "Taken", "conditions-3-attribute": "city",
+                 "conditions-3-operator": "is", "conditions-3-value": "Lyon"})
+    response = admin_client.post(change_url(audience), data)
+    assertContains(response, "Account audience with this Name already exists.")
+    shown = form_data(response)
+    assert (shown["conditions-3-attribute"], shown["conditions-3-value"]) == ("city", "Lyon")
+    assert shown_rows(response)[3] == ("Condition 4", [])
+    audience.refresh_from_db()
+    assert audience.conditions == STORED
+
+
+def test_stored_conditions_that_no_longer_parse_are_shown_to_be_fixed(admin_client):
+    # Saved before a rule tightened (or by hand): the page opens, the unknown attribute
+    # stays visible in its row, and saving it as is names the problem.
+    audience = AccountAudience.objects.create(name="Old", conditions={"match": "all", "rows": [
+        {"attribute": "colour", "operator": "is", "value": "red"}]})
+    response = admin_client.get(change_url(audience))
+    assertContains(response, '<option value="colour" selected>colour</option>', html=True)
+    assertContains(response, "(invalid conditions)")
+    response = admin_client.post(change_url(audience), form_data(response))
+    assert shown_rows(response)[0] == ("Condition 1", ["Condition 1: unknown attribute “colour”."])
+
+
 def test_the_change_page_query_count(admin_client, audience, django_assert_num_queries):
     # 1 session, 2 user, 3 the audience, 4-5 the user's and the groups' permissions (the
     # admin's has_*_permission), 6 the COUNT of "Accounts right now"; the builder, none.

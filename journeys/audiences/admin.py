@@ -225,4 +225,7 @@ class AccountAudienceAdmin(SourceDeleteGuard, admin.ModelAdmin):
     def account_count(self, audience):
         if audience.pk is None:
             return "—"
-        return audience.account_count()
+        try:
+            return audience.account_count()
+        except ValidationError:  # stored before a rule tightened: the builder says why
+            return "(invalid conditions)"
