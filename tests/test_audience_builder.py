@@ -381,7 +381,8 @@ def test_stored_conditions_that_no_longer_parse_are_shown_to_be_fixed(admin_clie
     assertContains(response, '<option value="colour" selected>colour</option>', html=True)
     assertContains(response, "(invalid conditions)")
     response = admin_client.post(change_url(audience), form_data(response))
-    assert shown_rows(response)[0] == ("Condition 1", ["Condition 1: unknown attribute “colour”."])
+    assert shown_rows(response)[0] == (
+        "Condition 1", ["Condition 1: unknown attribute “colour”."])
 
 
 def test_the_change_page_query_count(admin_client, audience, django_assert_num_queries):
