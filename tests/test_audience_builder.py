@@ -393,6 +393,13 @@ def test_the_change_page_query_count(admin_client, audience, django_assert_num_q
     assert response.status_code == 200
 
 
+def test_the_add_page_query_count(admin_client, django_assert_num_queries):
+    # 1 session, 2 user, 3-4 the user's and the groups' permissions; no count yet ("—").
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("admin:audiences_accountaudience_add"))
+    assert response.status_code == 200
+
+
 def test_a_save_query_count(admin_client, audience, django_assert_num_queries):
     data = form_data(admin_client.get(change_url(audience)))
     data["conditions-0-value"] = "France"

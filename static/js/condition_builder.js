@@ -11,7 +11,9 @@
     return row.querySelector('[name$="-' + suffix + '"]');
   }
 
-  function update(row) {
+  // On load, a chosen operator that does not fit stays shown: the server's message
+  // beside the row is about it. A new attribute choice then narrows the list.
+  function update(row, keepChosen) {
     const attribute = field(row, "attribute");
     const operator = field(row, "operator");
     const value = field(row, "value");
@@ -22,7 +24,8 @@
     // Operators: only those that fit the attribute's type (all while none is chosen).
     for (const option of operator.options) {
       if (!option.dataset.types) continue;
-      const fits = !type || option.dataset.types.split(" ").includes(type);
+      const fits = !type || option.dataset.types.split(" ").includes(type) ||
+        (keepChosen && option.selected);
       option.hidden = !fits;
       option.disabled = !fits;
     }
@@ -51,13 +54,13 @@
     const row = holder.querySelector("[data-condition-row]");
     builder.querySelector("[data-condition-rows]").append(row);
     total.value = String(index + 1);
-    update(row);
+    update(row, false);
     field(row, "attribute").focus();
   }
 
   document.addEventListener("change", function (event) {
     const row = event.target.closest("[data-condition-builder] [data-condition-row]");
-    if (row) update(row);
+    if (row) update(row, event.target !== field(row, "attribute"));
   });
 
   document.addEventListener("click", function (event) {
@@ -67,7 +70,9 @@
 
   function setUp() {
     for (const builder of document.querySelectorAll("[data-condition-builder]")) {
-      builder.querySelectorAll("[data-condition-rows] [data-condition-row]").forEach(update);
+      builder.querySelectorAll("[data-condition-rows] [data-condition-row]").forEach(function (row) {
+        update(row, true);
+      });
       builder.querySelector("[data-add-condition]").hidden = false;
     }
   }
