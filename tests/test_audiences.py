@@ -150,10 +150,12 @@ def test_admin_change_lists_do_not_query_per_row(
 
 def test_admin_audience_form_shows_the_condition_messages(client, admin_user):
     client.force_login(admin_user)
+    # The builder's rows (tests/test_audience_builder.py has the rest).
     response = client.post(reverse("admin:audiences_accountaudience_add"), {
-        "name": "Bad", "description": "",
-        "conditions": '{"match": "all", "rows": [{"attribute": "colour", '
-                      '"operator": "is", "value": "red"}]}',
+        "name": "Bad", "description": "", "conditions-TOTAL_FORMS": "1",
+        "conditions-INITIAL_FORMS": "0", "conditions-match": "all",
+        "conditions-0-attribute": "colour", "conditions-0-operator": "is",
+        "conditions-0-value": "red",
     })
     assert response.status_code == 200
     assert "Condition 1: unknown attribute “colour”." in response.content.decode()

@@ -147,6 +147,15 @@ def test_parse_round_trips_through_json():
          "Condition 1: enter a value for Country."),
         ("country is Germany",
          "Condition 1: a condition needs an attribute, an operator and a value."),
+        ({"operator": "is", "value": "x"}, "Condition 1: choose an attribute."),
+        ({"attribute": "", "operator": "is", "value": "x"}, "Condition 1: choose an attribute."),
+        ({"attribute": ["name"], "operator": "is", "value": "x"},
+         "Condition 1: unknown attribute “['name']”."),
+        ({"attribute": "custom.", "operator": "is", "value": "x"},
+         "Condition 1: name the custom attribute (custom.<name>)."),
+        ({"attribute": "country", "value": "x"}, "Condition 1: choose an operator for Country."),
+        ({"attribute": "country", "operator": ["is"], "value": "x"},
+         "Condition 1: unknown operator “['is']”."),
     ],
 )
 def test_validation_messages(row, message):

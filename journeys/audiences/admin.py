@@ -11,6 +11,7 @@ from django.urls import path, reverse
 
 from journeys.audiences import conditions
 from journeys.audiences.csv_import import IMPORTERS, ImportFileError
+from journeys.audiences.forms import ConditionsField
 from journeys.audiences.models import (
     Account,
     AccountAudience,
@@ -179,15 +180,7 @@ class AccountListAdmin(SourceDeleteGuard, admin.ModelAdmin):
 
 
 class AudienceForm(forms.ModelForm):
-    conditions = forms.JSONField(
-        help_text=(
-            'For example {"match": "all", "rows": [{"attribute": "country", "operator": '
-            '"is", "value": "Germany"}]}. Attributes: '
-            + ", ".join(conditions.ACCOUNT.attributes)
-            + ", custom.<key>. Operators: " + ", ".join(conditions.OPERATORS) + "."
-        ),
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
-    )
+    conditions = ConditionsField(schema=conditions.ACCOUNT)
 
     class Meta:
         model = AccountAudience
@@ -209,8 +202,30 @@ class AccountAudienceAdmin(SourceDeleteGuard, admin.ModelAdmin):
         except ValidationError:  # a stored set that no longer parses shows as such
             return "(invalid conditions)"
 
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._message_count(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._message_count(request, obj)
+        return response
+
+    def _message_count(self, request, audience):
+        # After a save, the count of the conditions just saved (the admin's next page
+        # may be the change list, which does not show it).
+        count = audience.account_count()
+        self.message_user(
+            request, f"“{audience.name}” matches {count} account{'s' if count != 1 else ''} "
+            "right now."
+        )
+
     @admin.display(description="Accounts right now")
     def account_count(self, audience):
         if audience.pk is None:
             return "—"
-        return audience.account_count()
+        try:
+            return audience.account_count()
+        except ValidationError:  # stored before a rule tightened: the builder says why
+            return "(invalid conditions)"

@@ -167,9 +167,11 @@ class Schema:
         self.custom_path = custom_path
 
     def attribute(self, key):
+        if not isinstance(key, str):
+            return None
         if key in self.attributes:
             return self.attributes[key]
-        match = CUSTOM_KEY.match(key) if self.custom_path and isinstance(key, str) else None
+        match = CUSTOM_KEY.match(key) if self.custom_path else None
         if match:
             name = match.group(1)
             return Attribute(key, name.replace("_", " ").capitalize(), AttributeType.TEXT,
@@ -191,24 +193,36 @@ class Schema:
             raise ValidationError("Conditions must be a list of rows.")
         if require_rows and not rows:
             raise ValidationError("Add at least one condition.")
-        conditions, errors = [], []
+        conditions, errors = self.parse_rows(rows)
+        if errors:
+            raise ValidationError([message for found in errors.values() for message in found])
+        return ConditionSet(Match(match), tuple(conditions))
+
+    def parse_rows(self, rows):
+        """The conditions of the good rows, and the messages of the bad ones by position
+        (1-based): {2: ["Condition 2: …"]}. A builder shows each message beside its row."""
+        conditions, errors = [], {}
         for number, row in enumerate(rows, 1):
             try:
                 conditions.append(self.parse_row(row))
             except ValidationError as error:
-                errors.extend(f"Condition {number}: {message}" for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return ConditionSet(Match(match), tuple(conditions))
+                errors[number] = [f"Condition {number}: {message}" for message in error.messages]
+        return conditions, errors
 
     def parse_row(self, row):
         if not isinstance(row, dict):
             raise ValidationError("a condition needs an attribute, an operator and a value.")
         key = row.get("attribute")
+        if key in (None, ""):
+            raise ValidationError("choose an attribute.")
         attribute = self.attribute(key)
+        if attribute is None and self.custom_path and key == "custom.":
+            raise ValidationError("name the custom attribute (custom.<name>).")
         if attribute is None:
             raise ValidationError(f"unknown attribute “{key}”.")
-        operator = OPERATORS.get(row.get("operator"))
+        if row.get("operator") in (None, ""):
+            raise ValidationError(f"choose an operator for {attribute.label}.")
+        operator = OPERATORS.get(row["operator"]) if isinstance(row["operator"], str) else None
         if operator is None:
             raise ValidationError(f"unknown operator “{row.get('operator')}”.")
         if attribute.type not in operator.types:
