@@ -1,5 +1,6 @@
-// The journey editor: dialogs open as modals, Escape cancels a rename, and htmx swaps
-// the answers of refused saves (400, 409) so their messages show where the form was.
+// The journey editor: dialogs the server sent open become modal, Escape cancels a rename,
+// and htmx swaps the answers of refused saves (400, 409) so their messages show where the
+// form was. (Dialogs open through dialogs.js.)
 (function () {
   "use strict";
 
@@ -14,16 +15,6 @@
     if (dialog.open) dialog.close();
     dialog.showModal();
   }
-
-  // Buttons that, without JavaScript, reload the page with their dialog open.
-  document.addEventListener("click", function (event) {
-    const opener = event.target.closest("[data-opens-dialog]");
-    if (!opener) return;
-    const dialog = document.getElementById(opener.dataset.opensDialog);
-    if (!dialog) return;
-    event.preventDefault();
-    openModal(dialog);
-  });
 
   // A dialog the server sent open (a refused save, a no-JS link) becomes modal.
   function promoteOpenDialogs(root) {

@@ -1,4 +1,5 @@
-// The journey list: the create dialog, form errors swapped in by htmx, the time zone.
+// The journey list: the Columns menu, form errors swapped in by htmx, the time zone.
+// (Its dialogs open through dialogs.js.)
 (function () {
   "use strict";
 
@@ -13,21 +14,6 @@
       if (window.htmx) htmx.trigger(document.body, "time-zone-changed");
     });
   }
-
-  // A button in a GET form opens the plain create page; with JavaScript, the dialog.
-  document.addEventListener("submit", function (event) {
-    const form = event.target.closest("form[data-opens-dialog]");
-    if (!form) return;
-    const dialog = document.getElementById(form.dataset.opensDialog);
-    if (!dialog) return;
-    event.preventDefault();
-    dialog.showModal();
-  });
-
-  document.addEventListener("click", function (event) {
-    const button = event.target.closest("[data-closes-dialog]");
-    if (button) button.closest("dialog").close();
-  });
 
   // The Columns button folds the column checklist into a menu.
   function setUpColumnsMenu() {
